@@ -221,13 +221,14 @@ def param_grid(base: GatedParams | None = None, **axes: ArrayLike) -> GatedParam
     **Raises:** `ValueError` for an unknown field name or an axis that is not one-dimensional.
     """
     base = GatedParams() if base is None else base
+    axes = {name: jnp.asarray(values) for name, values in axes.items()}
     for name, values in axes.items():
         if name not in _PARAM_NAMES:
             raise ValueError(f"`{name}` is not a GatedParams field; valid: {_PARAM_NAMES}.")
-        if jnp.ndim(values) != 1 or len(values) == 0:
+        if values.ndim != 1 or values.size == 0:
             raise ValueError(f"grid axis `{name}` must be a non-empty 1-D sequence.")
-    shape = tuple(len(v) for v in axes.values())
-    meshes = jnp.meshgrid(*[jnp.asarray(v) for v in axes.values()], indexing="ij")
+    shape = tuple(v.size for v in axes.values())
+    meshes = jnp.meshgrid(*axes.values(), indexing="ij")
     fields = {}
     for name in _PARAM_NAMES:
         if name in axes:
