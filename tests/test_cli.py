@@ -1,0 +1,24 @@
+import numpy as np
+
+from gatedjax._cli import main
+
+
+def test_demo_writes_trajectory_and_figures(tmp_path, capsys):
+    out = tmp_path / "demo"
+    rc = main(["demo", "--n", "40", "--t1", "20", "--save-every", "2", "--g-h", "2.5",
+               "--alpha-z", "1.0", "--seed", "3", "--dtype", "float64", "--out", str(out),
+               "--no-progress"])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    with np.load(out / "trajectory.npz") as data:
+        assert data["ys"].shape == (11, 3, 40) and data["ys"].dtype == np.float64
+        np.testing.assert_allclose(data["ts"], np.arange(0, 21, 2.0))
+    for name in ("trajectory.npz", "traces.png", "histograms.png", "population.png"):
+        assert (out / name).stat().st_size > 0
+        assert str(out / name) in printed
+
+
+def test_bad_flag_value_is_a_clean_error(tmp_path, capsys):
+    rc = main(["demo", "--n", "10", "--tau-z", "-1", "--out", str(tmp_path), "--no-progress"])
+    assert rc == 2
+    assert "tau_z" in capsys.readouterr().err
