@@ -5,7 +5,21 @@ Neural Networks*, Phys. Rev. X 12, 011011 (2022): simulation, stability, Lyapuno
 mean-field theory. Plotting lives in `gatedjax.plotting` (imported on demand).
 """
 
+from ._fixed_points import (
+    FixedPoints as FixedPoints,
+    SlowPoints as SlowPoints,
+    find_fixed_points as find_fixed_points,
+    find_slow_points as find_slow_points,
+)
 from ._integrate import save_times as save_times, simulate as simulate
+from ._jacobian import (
+    eigvals as eigvals,
+    flatten_grid as flatten_grid,
+    grid_spectra as grid_spectra,
+    jacobian as jacobian,
+    jacobian_operator as jacobian_operator,
+    jacobian_spectrum as jacobian_spectrum,
+)
 from ._model import (
     Couplings as Couplings,
     GatedParams as GatedParams,
@@ -16,6 +30,17 @@ from ._model import (
     sample_couplings as sample_couplings,
     sample_state as sample_state,
     vector_field as vector_field,
+)
+from ._rmt import (
+    frozen_fraction as frozen_fraction,
+    frozen_fraction_gaussian as frozen_fraction_gaussian,
+    marginal_stability as marginal_stability,
+    near_zero_fraction as near_zero_fraction,
+    spectral_edge as spectral_edge,
+    stability_index as stability_index,
+    support_boundary as support_boundary,
+    support_function as support_function,
+    support_function_gaussian as support_function_gaussian,
 )
 from ._seed import gated_recurrent_dynamics as gated_recurrent_dynamics
 from ._solution import RESULTS as RESULTS, Solution as Solution

@@ -10,6 +10,7 @@ import numpy as np
 from jaxtyping import Array, Complex, Float
 
 from ._custom_types import State
+from ._misc import complex_dtype
 from ._model import Couplings, GatedParams, check_system, vector_field
 
 
@@ -79,7 +80,7 @@ def eigvals(
     if method == "device":
         ev = jnp.linalg.eigvals(matrix)
     else:
-        cdtype = jnp.result_type(matrix.dtype, jnp.complex64)
+        cdtype = complex_dtype(matrix.dtype)
         shape = jax.ShapeDtypeStruct(matrix.shape[:-1], cdtype)
         ev = jax.pure_callback(
             lambda a: np.linalg.eigvals(np.asarray(a)).astype(cdtype), shape, matrix,

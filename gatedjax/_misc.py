@@ -70,3 +70,8 @@ def check_int_at_least(name: str, x: Any, lo: int) -> int:
 def default_float() -> jnp.dtype:
     """The default floating dtype JAX would use right now (float64 only under x64)."""
     return jax.dtypes.canonicalize_dtype(jnp.float64)
+
+
+def complex_dtype(dtype) -> jnp.dtype:
+    """The complex dtype matching a real floating dtype (complex128 for float64)."""
+    return jnp.complex128 if jnp.dtype(dtype) == jnp.float64 else jnp.complex64
