@@ -88,17 +88,87 @@ def cmd_demo(args) -> int:
     fig, ax = plt.subplots(figsize=(8, 3.5), constrained_layout=True)
     gplt.plot_population_stats(sol, ax=ax)
     _savefig(fig, args.out / "population.png", written)
-    for extra in _DEMO_PANELS:
-        extra(args, params, couplings, sol, written)
-    print("wrote:")
-    for p in written:
-        print(f"  {p}")
+    if not args.no_spectrum:
+        spec = _spectrum_at(params, couplings, sol.ys[-1])
+        print(f"spectrum at the final state: {_spectrum_summary(spec)}")
+        _spectrum_figure(spec, args.out / "spectrum.png", written, title="final state")
+    _report(written)
     return 0
 
 
-#: Analyses appended to `gatedjax demo` by other modules: callables
-#: `(args, params, couplings, sol, written) -> None`.
-_DEMO_PANELS: list = []
+def _report(written) -> None:
+    print("wrote:")
+    for p in written:
+        print(f"  {p}")
+
+
+def _spectrum_at(params, couplings, y) -> dict:
+    import numpy as np
+
+    import gatedjax as gj
+
+    ev = gj.jacobian_spectrum(params, couplings, y)
+    return {
+        "eigenvalues": np.asarray(ev),
+        "boundary": np.asarray(gj.support_boundary(params, couplings, y)),
+        "predicted_edge": float(gj.spectral_edge(params, couplings, y)),
+        "measured_edge": float(np.max(ev.real)),
+        "R0": float(gj.stability_index(params, couplings, y)),
+        "state": np.asarray(y),
+    }
+
+
+def _spectrum_summary(spec) -> str:
+    import numpy as np
+
+    return (f"rightmost eigenvalue {spec['measured_edge']:.4f} (predicted edge "
+            f"{spec['predicted_edge']:.4f}); spectral radius {np.abs(spec['eigenvalues']).max():.3f} "
+            f"(predicted h-support {np.abs(spec['boundary']).max():.3f}); F(0) = {spec['R0']:.3f}")
+
+
+def _spectrum_figure(spec, path, written, *, title) -> None:
+    import matplotlib.pyplot as plt
+
+    import gatedjax.plotting as gplt
+
+    fig, ax = plt.subplots(figsize=(6, 5), constrained_layout=True)
+    gplt.plot_spectrum(spec["eigenvalues"], boundary=spec["boundary"], ax=ax)
+    ax.set_title(f"Jacobian spectrum at {title}")
+    _savefig(fig, path, written)
+
+
+def cmd_spectrum(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import jax.numpy as jnp
+    import numpy as np
+
+    import gatedjax as gj
+
+    params, couplings, y0 = _setup(args)
+    sol = gj.simulate(params, couplings, y0, t1=args.t1,
+                      ts=jnp.linspace(0.5 * args.t1, args.t1, 8, dtype=y0.dtype))
+    where = "final state of the trajectory"
+    y = sol.ys[-1]
+    if args.at == "fixed-point":
+        fp = gj.find_fixed_points(params, couplings, sol.ys)
+        print(f"fixed points: {fp.n_unique} distinct from 8 trajectory starts, "
+              f"stability {list(fp.stability)}")
+        if fp.n_unique:
+            y = jnp.asarray(fp.unique[0], y0.dtype)
+            where = f"fixed point ({fp.stability[0]})"
+        else:
+            print("no fixed point converged: using the trajectory's final state instead")
+    spec = _spectrum_at(params, couplings, y)
+    print(f"spectrum at the {where}: {_spectrum_summary(spec)}")
+    written = []
+    path = args.out / "spectrum.npz"
+    np.savez_compressed(path, **spec, params=json.dumps(_params_dict(params)), where=where)
+    written.append(path)
+    _spectrum_figure(spec, args.out / "spectrum.png", written, title=where)
+    _report(written)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,7 +182,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--save-every", type=float, default=1.0)
     demo.add_argument("--t-discard", type=float, default=0.0)
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    demo.add_argument("--no-spectrum", action="store_true", help="skip the Jacobian spectrum")
     demo.set_defaults(func=cmd_demo)
+
+    spectrum = sub.add_parser("spectrum", help="Jacobian spectrum with the predicted support")
+    _add_model_flags(spectrum, n=300, g_h=3.0)
+    spectrum.add_argument("--t1", type=float, default=200.0, help="transient before analysis")
+    spectrum.add_argument("--at", choices=("fixed-point", "trajectory"), default="fixed-point",
+                          help="linearise at a fixed point (found from the trajectory) or at "
+                          "the trajectory's final state")
+    spectrum.set_defaults(func=cmd_spectrum)
     return parser
 
 

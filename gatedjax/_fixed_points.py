@@ -10,6 +10,7 @@ import optimistix as optx
 from jaxtyping import Array, Bool, Float
 
 from ._jacobian import eigvals, jacobian
+from ._misc import default_float
 from ._model import Couplings, GatedParams, J_dot, check_system, phi, vector_field
 
 
@@ -59,22 +60,32 @@ class FixedPoints(eqx.Module):
 
 @eqx.filter_jit
 def _solve_batch(params, couplings, h0s, method, rtol, atol, max_steps):
-    if method == "newton":
-        solver = optx.Newton(rtol=rtol, atol=atol)
-        find = lambda h0: optx.root_find(
-            _h_residual, solver, h0, (params, couplings), max_steps=max_steps, throw=False
-        )
-    else:
-        solver = optx.LevenbergMarquardt(rtol=rtol, atol=atol)
-        find = lambda h0: optx.least_squares(
-            _h_residual, solver, h0, (params, couplings), max_steps=max_steps, throw=False
-        )
+    args = (params, couplings)
+    residual = lambda h: jnp.max(jnp.abs(_h_residual(h, args)))
+    newton = lambda h0, steps: optx.root_find(
+        _h_residual, optx.Newton(rtol=rtol, atol=atol), h0, args, max_steps=steps, throw=False
+    )
 
     def one(h0):
-        sol = find(h0)
-        h = sol.value
-        res = jnp.max(jnp.abs(_h_residual(h, (params, couplings))))
-        return _full_state(params, couplings, h), res, sol.result == optx.RESULTS.successful
+        if method == "newton":
+            sol = newton(h0, max_steps)
+            h, ok = sol.value, sol.result == optx.RESULTS.successful
+        else:
+            # Levenberg–Marquardt finds the basin; its termination test (relative change in y
+            # and f) can stop at residuals ~1e-4 in float32, so polish with Newton, which
+            # converges quadratically from there, and keep whichever residual is smaller.
+            solver = optx.LevenbergMarquardt(rtol=rtol, atol=atol)
+            lm = optx.least_squares(
+                _h_residual, solver, h0, args,
+                max_steps=max_steps, throw=False,
+            )
+            polished = newton(lm.value, 20)
+            better = jnp.isfinite(residual(polished.value)) & (
+                residual(polished.value) < residual(lm.value)
+            )
+            h = jnp.where(better, polished.value, lm.value)
+            ok = jnp.asarray(True)
+        return _full_state(params, couplings, h), residual(h), ok
 
     return jax.vmap(one)(h0s)
 
@@ -126,11 +137,16 @@ def find_fixed_points(
     if tol is None:
         tol = 1e-9 if dtype == jnp.float64 else 1e-4
     dedup_tol = 1e3 * tol if dedup_tol is None else dedup_tol
-    params = params.astype(dtype)
-    couplings = couplings.astype(dtype)
+    # optimistix creates float64 scalars when x64 is enabled, which breaks float32 solves
+    # (lineax structure checks); so with x64 on we solve in float64 and return `dtype`.
+    solve_dtype = default_float() if dtype == jnp.float32 else dtype
+    params = params.astype(solve_dtype)
+    couplings = couplings.astype(solve_dtype)
     points, residuals, ok = _solve_batch(
-        params, couplings, y0s[:, 0], method, 0.1 * tol, 0.1 * tol, max_steps
+        params, couplings, y0s[:, 0].astype(solve_dtype), method, 0.1 * tol, 0.1 * tol,
+        max_steps,
     )
+    points, residuals = points.astype(dtype), residuals.astype(dtype)
     converged = ok & (residuals <= tol) & jnp.all(jnp.isfinite(points), axis=(1, 2))
 
     pts = np.asarray(points)
@@ -196,7 +212,10 @@ def find_slow_points(
         raise ValueError("`y0s` contains non-finite values (NaN or inf).")
     dtype = y0s.dtype
     tol = (1e-10 if dtype == jnp.float64 else 1e-5) if tol is None else tol
-    return _slow(params.astype(dtype), couplings.astype(dtype), y0s, tol, max_steps)
+    solve_dtype = default_float() if dtype == jnp.float32 else dtype  # see find_fixed_points
+    out = _slow(params.astype(solve_dtype), couplings.astype(solve_dtype),
+                y0s.astype(solve_dtype), tol, max_steps)
+    return SlowPoints(out.points.astype(dtype), out.speed.astype(dtype), out.converged)
 
 
 @eqx.filter_jit

@@ -61,3 +61,35 @@ def plot_population_stats(sol: Solution, *, ax=None):
     ax.set_xlabel("t")
     ax.legend(ncol=3, fontsize="small")
     return artists
+
+
+def plot_spectrum(eigenvalues, *, boundary=None, ax=None, s: float = 4.0):
+    """Eigenvalues in the complex plane, with an optional predicted support `boundary`
+    (complex points, e.g. from [`gatedjax.support_boundary`][]) drawn as a closed curve."""
+    ax = _ax(ax)
+    ev = np.asarray(eigenvalues).ravel()
+    artists = [ax.scatter(ev.real, ev.imag, s=s, color="k", alpha=0.6, lw=0, label="eigenvalues")]
+    if boundary is not None:
+        b = np.asarray(boundary)
+        b = np.append(b, b[:1])
+        artists += ax.plot(b.real, b.imag, color="C3", lw=1.5, label="theory: F(λ) = 1")
+    ax.axvline(0.0, color="0.6", lw=0.8, ls=":")
+    ax.set_xlabel(r"Re $\lambda$")
+    ax.set_ylabel(r"Im $\lambda$")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(fontsize="small", loc="upper left")
+    return artists
+
+
+def plot_near_zero_density(alpha_z, measured, predicted=None, *, eps=None, ax=None):
+    """Fraction of eigenvalues near zero against `alpha_z` (measured dots, predicted line)."""
+    ax = _ax(ax)
+    artists = ax.plot(np.asarray(alpha_z), np.asarray(measured), "o", color="k", label="measured")
+    if predicted is not None:
+        artists += ax.plot(np.asarray(alpha_z), np.asarray(predicted), "-", color="C3",
+                           label="predicted (frozen units)")
+    ax.set_xlabel(r"$\alpha_z$")
+    label = "fraction of eigenvalues" + (f" with |λ| < {eps:g}" if eps is not None else " near 0")
+    ax.set_ylabel(label)
+    ax.legend(fontsize="small")
+    return artists

@@ -22,3 +22,20 @@ def test_bad_flag_value_is_a_clean_error(tmp_path, capsys):
     rc = main(["demo", "--n", "10", "--tau-z", "-1", "--out", str(tmp_path), "--no-progress"])
     assert rc == 2
     assert "tau_z" in capsys.readouterr().err
+
+
+def test_spectrum_subcommand(tmp_path, capsys):
+    out = tmp_path / "spec"
+    rc = main(["spectrum", "--n", "60", "--g-h", "1.5", "--beta-h", "0.5", "--alpha-z", "2",
+               "--t1", "200", "--dtype", "float64", "--out", str(out)])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert "fixed point (stable)" in printed
+    with np.load(out / "spectrum.npz") as data:
+        ev = data["eigenvalues"]
+        assert ev.shape == (180,)
+        # at a fixed point: exactly n eigenvalues at -1/tau_z = -1 (here tau_z = tau_r = 1 and
+        # alpha_r = 0, so 2n of them)
+        assert np.sum(np.abs(ev + 1.0) < 1e-7) == 120
+        assert float(data["measured_edge"]) < 0
+    assert (out / "spectrum.png").stat().st_size > 0

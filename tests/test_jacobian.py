@@ -226,3 +226,15 @@ class TestBadInput:
         grid = gj.param_grid(alpha_z=[0.0, 1.0])
         with pytest.raises(ValueError, match="`y`"):
             gj.grid_spectra(grid, couplings, jnp.zeros((3, 3, 5)))
+
+
+def test_fixed_points_in_float32():
+    n = 100
+    couplings = gj.sample_couplings(jr.key(4), n, dtype=jnp.float32)
+    params = gj.GatedParams(g_h=1.5, beta_h=0.5, alpha_r=1.0, beta_r=0.3)
+    sol = gj.simulate(params, couplings, gj.sample_state(jr.key(5), n, dtype=jnp.float32),
+                      t1=600.0)
+    fp = gj.find_fixed_points(params, couplings, jr.normal(jr.key(6), (4, 3, n), jnp.float32))
+    assert fp.points.dtype == jnp.float32 and fp.n_unique == 1
+    assert float(jnp.max(fp.residuals)) < 1e-5
+    np.testing.assert_allclose(fp.unique[0], sol.ys[-1], atol=1e-4)
