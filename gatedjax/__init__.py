@@ -20,6 +20,14 @@ from ._jacobian import (
     jacobian_operator as jacobian_operator,
     jacobian_spectrum as jacobian_spectrum,
 )
+from ._lyapunov import (
+    LyapunovSolution as LyapunovSolution,
+    gated_jacobian_trace as gated_jacobian_trace,
+    gated_lyapunov_spectrum as gated_lyapunov_spectrum,
+    kaplan_yorke as kaplan_yorke,
+    lyapunov_spectrum as lyapunov_spectrum,
+    max_lyapunov as max_lyapunov,
+)
 from ._model import (
     Couplings as Couplings,
     GatedParams as GatedParams,
