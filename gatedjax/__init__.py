@@ -24,6 +24,7 @@ from ._lyapunov import (
     LyapunovSolution as LyapunovSolution,
     gated_jacobian_trace as gated_jacobian_trace,
     gated_lyapunov_spectrum as gated_lyapunov_spectrum,
+    gated_tangent as gated_tangent,
     kaplan_yorke as kaplan_yorke,
     lyapunov_spectrum as lyapunov_spectrum,
     max_lyapunov as max_lyapunov,

@@ -92,6 +92,66 @@ def cmd_demo(args) -> int:
         spec = _spectrum_at(params, couplings, sol.ys[-1])
         print(f"spectrum at the final state: {_spectrum_summary(spec)}")
         _spectrum_figure(spec, args.out / "spectrum.png", written, title="final state")
+    if not args.no_lyapunov:
+        print("Lyapunov exponents (10 leading, T = 100 from the final state) ...")
+        ly = gj.gated_lyapunov_spectrum(params, couplings, sol.ys[-1], k=min(10, 3 * args.n),
+                                        t1=100.0, t_ortho_transient=20.0,
+                                        progress=not args.no_progress)
+        print(f"  {_lyapunov_summary(ly)}")
+        _lyapunov_figure(ly, args.out / "lyapunov.png", written)
+    _report(written)
+    return 0
+
+
+def _lyapunov_summary(ly) -> str:
+    import numpy as np
+
+    lam = np.asarray(ly.exponents)
+    head = ", ".join(f"{x:.4f}" for x in lam[:5])
+    return (f"lambda = [{head}{', ...' if lam.size > 5 else ''}] (s.e. of lambda_1 "
+            f"{float(ly.stderr[0]):.1e}); Kaplan-Yorke dimension {float(ly.kaplan_yorke):.2f}; "
+            f"entropy rate {float(ly.entropy):.4f}")
+
+
+def _lyapunov_figure(ly, path, written) -> None:
+    import matplotlib.pyplot as plt
+
+    import gatedjax.plotting as gplt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
+    gplt.plot_lyapunov_spectrum(ly, ax=a)
+    gplt.plot_lyapunov_convergence(ly, ax=b)
+    _savefig(fig, path, written)
+
+
+def cmd_lyapunov(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+
+    import gatedjax as gj
+
+    params, couplings, y0 = _setup(args)
+    k = 3 * args.n if args.k is None else args.k
+    kw = {} if args.dt is None else dict(solver=gj.RK4(), dt0=args.dt)
+    ly = gj.gated_lyapunov_spectrum(
+        params, couplings, y0, k=k, t1=args.t1, t_transient=args.t_transient,
+        reortho_every=args.reortho_every, progress=not args.no_progress, **kw,
+    )
+    print(_lyapunov_summary(ly))
+    if k == 3 * args.n:
+        print(f"sum rule: sum of exponents {float(np.sum(ly.exponents)):.6f}, "
+              f"time-averaged Jacobian trace {float(ly.mean_trace):.6f}")
+    written = []
+    path = args.out / "lyapunov.npz"
+    np.savez_compressed(path, exponents=np.asarray(ly.exponents), stderr=np.asarray(ly.stderr),
+                        history=np.asarray(ly.history), times=np.asarray(ly.times),
+                        kaplan_yorke=float(ly.kaplan_yorke), entropy=float(ly.entropy),
+                        mean_trace=float(ly.mean_trace),
+                        params=json.dumps(_params_dict(params)))
+    written.append(path)
+    _lyapunov_figure(ly, args.out / "lyapunov.png", written)
     _report(written)
     return 0
 
@@ -183,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--t-discard", type=float, default=0.0)
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     demo.add_argument("--no-spectrum", action="store_true", help="skip the Jacobian spectrum")
+    demo.add_argument("--no-lyapunov", action="store_true", help="skip the Lyapunov exponents")
     demo.set_defaults(func=cmd_demo)
 
     spectrum = sub.add_parser("spectrum", help="Jacobian spectrum with the predicted support")
@@ -192,6 +253,17 @@ def build_parser() -> argparse.ArgumentParser:
                           help="linearise at a fixed point (found from the trajectory) or at "
                           "the trajectory's final state")
     spectrum.set_defaults(func=cmd_spectrum)
+
+    lyap = sub.add_parser("lyapunov", help="Lyapunov spectrum (Benettin/QR)")
+    _add_model_flags(lyap, n=100, g_h=4.0)
+    lyap.add_argument("--k", type=int, default=None, help="number of exponents (default 3N)")
+    lyap.add_argument("--t1", type=float, default=500.0, help="averaging time")
+    lyap.add_argument("--t-transient", type=float, default=100.0)
+    lyap.add_argument("--reortho-every", type=float, default=1.0)
+    lyap.add_argument("--dt", type=float, default=None,
+                      help="fixed RK4 step (default: adaptive Tsit5)")
+    lyap.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    lyap.set_defaults(func=cmd_lyapunov)
     return parser
 
 

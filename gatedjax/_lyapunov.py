@@ -13,7 +13,7 @@ import numpy as np
 from jaxtyping import Array, Float, PRNGKeyArray, PyTree
 
 from ._misc import check_finite, check_int_at_least, check_positive_scalar
-from ._model import Couplings, GatedParams, check_system, gates, phi, vector_field
+from ._model import Couplings, GatedParams, J_dot, check_system, gates, phi, vector_field
 from ._solution import RESULTS
 
 
@@ -87,6 +87,7 @@ def lyapunov_spectrum(
     trace: str | Callable[[Any, Array, Any], Array] | None = None,
     n_blocks: int = 10,
     key: PRNGKeyArray | None = None,
+    progress: bool = False,
     throw: bool = True,
 ) -> LyapunovSolution:
     r"""The `k` largest Lyapunov exponents of $\dot y = f(t, y, \text{args})$ (Benettin/QR).
@@ -112,14 +113,18 @@ def lyapunov_spectrum(
         step (`reortho_every` must be a multiple of it), else adaptive PID with `rtol = atol =
         1e-8` in float64, `1e-5` in float32.
     - `max_steps`: solver steps allowed per re-orthonormalisation interval.
-    - `tangent`: `"jvp"` (matrix-free: `jax.linearize` then `vmap` over the `k` vectors) or
-        `"dense"` (form `jax.jacfwd` and multiply; only sensible for small `D`).
+    - `tangent`: `"jvp"` (matrix-free: `jax.linearize` then `vmap` over the `k` vectors),
+        `"dense"` (form `jax.jacfwd` and multiply; only sensible for small `D`), or a callable
+        `tangent_fn(t, y, Q, args) -> (f, JQ)` giving the field and the Jacobian applied to
+        the `(*y.shape, k)` frame `Q` in one pass (e.g. an analytic, fused formula).
     - `trace`: how to compute `mean_trace`: `None` (default: `"exact"` when `k = D`, else
         skipped), `"exact"` (`D` JVPs per evaluation), or a callable `trace_fn(t, y, args)`
         returning $\mathrm{tr}\,J$ (e.g. an analytic formula).
     - `n_blocks`: number of blocks for `stderr`.
     - `key`: PRNG key for the random initial frame; default `jax.random.key(0)` (so results
         are reproducible).
+    - `progress`: show a tqdm bar over the re-orthonormalisation intervals (host callback;
+        leave off under `vmap`).
     - `throw`: raise on solver failure; `False` to read `result` (e.g. under `vmap`).
 
     **Returns:** a [`gatedjax.LyapunovSolution`][].
@@ -154,8 +159,8 @@ def lyapunov_spectrum(
     n_avg = max(1, round(t1 / reortho_every))
     n_ortho = round(t_ortho_transient / reortho_every)
     n_blocks = min(check_int_at_least("n_blocks", n_blocks, 2), n_avg) if n_avg > 1 else 1
-    if tangent not in ("jvp", "dense"):
-        raise ValueError(f"`tangent` must be 'jvp' or 'dense', got {tangent!r}.")
+    if not (callable(tangent) or tangent in ("jvp", "dense")):
+        raise ValueError(f"`tangent` must be 'jvp', 'dense' or a callable, got {tangent!r}.")
     if trace is None:
         trace = "exact" if k == D else "none"
     if not (callable(trace) or trace in ("exact", "none")):
@@ -182,24 +187,46 @@ def lyapunov_spectrum(
     else:
         controller = dfx.ConstantStepSize()
     key = jr.key(0) if key is None else key
-    return _lyapunov(
-        vector_field, y0, args, k, jnp.asarray(reortho_every, dtype),
-        jnp.asarray(t_transient, dtype), n_ortho, n_avg, n_blocks,
-        dfx.Tsit5() if solver is None else solver,
-        None if dt0 is None else jnp.asarray(dt0, dtype), controller, max_steps, tangent,
-        trace, key, throw,
-    )
+    if progress:
+        from tqdm.auto import tqdm
+
+        _PROGRESS["bar"] = tqdm(total=n_ortho + n_avg, desc="Lyapunov QR intervals")
+    try:
+        return _lyapunov(
+            vector_field, y0, args, k, jnp.asarray(reortho_every, dtype),
+            jnp.asarray(t_transient, dtype), n_ortho, n_avg, n_blocks,
+            dfx.Tsit5() if solver is None else solver,
+            None if dt0 is None else jnp.asarray(dt0, dtype), controller, max_steps, tangent,
+            trace, key, progress, throw,
+        )
+    finally:
+        if progress:
+            jax.effects_barrier()
+            _PROGRESS.pop("bar").close()
+
+
+#: The live progress bar, updated from inside the compiled scan by a host callback.
+_PROGRESS: dict = {}
+
+
+def _tick(_):
+    bar = _PROGRESS.get("bar")
+    if bar is not None:
+        bar.update(1)
 
 
 @eqx.filter_jit
 def _lyapunov(vf, y0, args, k, delta, t_transient, n_ortho, n_avg, n_blocks, solver, dt0,
-              controller, max_steps, tangent, trace, key, throw):
+              controller, max_steps, tangent, trace, key, progress, throw):
     shape, dtype = y0.shape, y0.dtype
     D = y0.size
     flat = lambda t, x: vf(t, x.reshape(shape), args).reshape(-1)
 
     def tangent_field(t, state: _LyapunovState, _):
-        if tangent == "dense":
+        if callable(tangent):
+            fy, JQ = tangent(t, state.y.reshape(shape), state.Q.reshape(*shape, k), args)
+            fy, JQ = fy.reshape(-1), JQ.reshape(D, k)
+        elif tangent == "dense":
             J = jax.jacfwd(lambda x: flat(t, x))(state.y)
             fy, JQ = flat(t, state.y), J @ state.Q
         else:
@@ -210,9 +237,10 @@ def _lyapunov(vf, y0, args, k, delta, t_transient, n_ortho, n_avg, n_blocks, sol
         elif trace == "exact":
             if tangent == "dense":
                 tr = jnp.trace(J)
-            else:
+            else:  # D JVPs along the basis (the primal is shared with the "jvp" path by CSE)
+                _, jvp_basis = jax.linearize(lambda x: flat(t, x), state.y)
                 eye = jnp.eye(D, dtype=dtype)
-                tr = jnp.sum(jnp.diagonal(jax.vmap(jvp, in_axes=1, out_axes=1)(eye)))
+                tr = jnp.sum(jnp.diagonal(jax.vmap(jvp_basis, in_axes=1, out_axes=1)(eye)))
         else:
             tr = jnp.zeros((), dtype)
         return _LyapunovState(fy, JQ, jnp.asarray(tr, dtype))
@@ -244,6 +272,8 @@ def _lyapunov(vf, y0, args, k, delta, t_transient, n_ortho, n_avg, n_blocks, sol
         diag = jnp.diagonal(R)
         Q = Q * jnp.where(diag < 0, -1.0, 1.0).astype(dtype)[None, :]
         result = RESULTS.where(result == RESULTS.successful, res, result)
+        if progress:
+            jax.debug.callback(_tick, i)
         out = (jnp.log(jnp.abs(diag)), new.trace_integral)
         return (t + delta, _LyapunovState(new.y, Q, zero), result), out
 
@@ -299,14 +329,51 @@ def gated_jacobian_trace(t, y, args) -> Float[Array, ""]:
     return hh - jnp.sum(ones / params.tau_z) - jnp.sum(ones / params.tau_r)
 
 
+def gated_tangent(t, y, Q, args):
+    """The gated field and its Jacobian applied to a frame `Q` of shape `(3, n, k)`, fused.
+
+    Each coupling matrix multiplies the primal and the `k` tangent vectors in one
+    `(n, n) @ (n, 1 + k)` product, so every matrix is read from memory once per evaluation
+    (JVPs via `jax.linearize` read it twice: once for the primal, once for the tangents).
+    Checked against `jax.jvp` of [`gatedjax.vector_field`][] in the tests.
+    """
+    del t
+    params, couplings = args[0], args[1]
+    if len(args) == 3 and args[2] is not None:
+        raise ValueError("gated_tangent does not support external inputs; use tangent='jvp'.")
+    params = params.astype(y.dtype)
+    h, z, r = y
+    Qh, Qz, Qr = Q
+    ph = phi(params, h)
+    dph = params.g_h * (1 - ph**2)
+    sz, sr = gates(params, y)
+    dsz = params.alpha_z * sz * (1 - sz)
+    dsr = params.alpha_r * sr * (1 - sr)
+    col = lambda v: v[:, None]
+    dphQ = col(dph) * Qh
+    Bh = J_dot(couplings.J_h, jnp.concatenate([col(ph * sr), col(sr) * dphQ + col(ph * dsr) * Qr], 1))
+    A = jnp.concatenate([col(ph), dphQ], 1)
+    Bz, Br = J_dot(couplings.J_z, A), J_dot(couplings.J_r, A)
+    eta = Bh[:, 0]
+    f = jnp.stack([sz * (eta - h), (Bz[:, 0] - z) / params.tau_z, (Br[:, 0] - r) / params.tau_r])
+    JQ = jnp.stack([
+        col(sz) * (Bh[:, 1:] - Qh) + col(dsz * (eta - h)) * Qz,
+        (Bz[:, 1:] - Qz) / col(params.tau_z * jnp.ones_like(z)),
+        (Br[:, 1:] - Qr) / col(params.tau_r * jnp.ones_like(r)),
+    ])
+    return f, JQ
+
+
 def gated_lyapunov_spectrum(
     params: GatedParams, couplings: Couplings, y0: Array, *, k: int, **kwargs
 ) -> LyapunovSolution:
     """[`gatedjax.lyapunov_spectrum`][] for the gated network, with its analytic Jacobian trace
-    (so `mean_trace` is always available for the sum rule, at no extra cost).
+    (so `mean_trace` is always available for the sum rule, at no extra cost) and the fused
+    analytic tangent [`gatedjax.gated_tangent`][] (pass `tangent="jvp"` to use autodiff).
 
     `y0` has shape `(3, n)`; other keyword arguments as for `lyapunov_spectrum`.
     """
     check_system(params, couplings, y0)
     kwargs.setdefault("trace", gated_jacobian_trace)
+    kwargs.setdefault("tangent", gated_tangent)
     return lyapunov_spectrum(vector_field, jnp.asarray(y0), (params, couplings), k=k, **kwargs)

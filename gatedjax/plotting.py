@@ -93,3 +93,32 @@ def plot_near_zero_density(alpha_z, measured, predicted=None, *, eps=None, ax=No
     ax.set_ylabel(label)
     ax.legend(fontsize="small")
     return artists
+
+
+def plot_lyapunov_spectrum(sol, *, ax=None, fraction: bool = False, **kwargs):
+    """Exponents against their index (or index / k with `fraction=True`), with standard errors.
+
+    `sol`: a [`gatedjax.LyapunovSolution`][]."""
+    ax = _ax(ax)
+    lam = np.asarray(sol.exponents)
+    idx = np.arange(1, lam.size + 1)
+    x = idx / lam.size if fraction else idx
+    artists = [ax.errorbar(x, lam, yerr=np.asarray(sol.stderr), fmt="o", ms=3, **kwargs)]
+    ax.axhline(0.0, color="0.6", lw=0.8, ls=":")
+    ax.set_xlabel("i / k" if fraction else "index i")
+    ax.set_ylabel(r"$\lambda_i$")
+    return artists
+
+
+def plot_lyapunov_convergence(sol, *, ax=None, n_show: int = 5):
+    """Running estimates of the first `n_show` exponents against averaging time."""
+    ax = _ax(ax)
+    t = np.asarray(sol.times)
+    hist = np.asarray(sol.history)
+    artists = []
+    for i in range(min(n_show, hist.shape[1])):
+        artists += ax.plot(t, hist[:, i], lw=1, label=rf"$\lambda_{{{i + 1}}}$")
+    ax.set_xlabel("averaging time")
+    ax.set_ylabel("running estimate")
+    ax.legend(fontsize="small", ncol=2)
+    return artists

@@ -60,6 +60,19 @@ def _net(n, seed=0, **kw):
     return gj.GatedParams(**kw), couplings, gj.sample_state(jr.key(seed + 1), n)
 
 
+def test_fused_gated_tangent_matches_autodiff_jvp():
+    params, couplings, _ = _net(7, seed=9, g_h=2.5, alpha_z=1.5, alpha_r=2.0, beta_h=0.3,
+                                beta_z=-0.2, beta_r=0.4, tau_z=2.0, tau_r=0.5)
+    y = jr.normal(jr.key(3), (3, 7))
+    Q = jr.normal(jr.key(4), (3, 7, 5))
+    f, JQ = gj.gated_tangent(0.0, y, Q, (params, couplings))
+    field = lambda x: gj.vector_field(0.0, x, (params, couplings))
+    np.testing.assert_allclose(f, field(y), rtol=1e-13, atol=1e-14)
+    for i in range(5):
+        np.testing.assert_allclose(JQ[..., i], jax.jvp(field, (y,), (Q[..., i],))[1],
+                                   rtol=1e-12, atol=1e-13)
+
+
 def test_gated_sum_rule_full_spectrum():
     # sum of all 3n exponents = time average of tr J (Liouville), with tr J from the analytic
     # formula and, independently, from D JVPs per evaluation.
@@ -67,7 +80,7 @@ def test_gated_sum_rule_full_spectrum():
     sol = gj.gated_lyapunov_spectrum(params, couplings, y0, k=24, t1=200.0, t_transient=50.0)
     np.testing.assert_allclose(np.sum(sol.exponents), sol.mean_trace, rtol=1e-5)
     sol2 = gj.lyapunov_spectrum(gj.vector_field, y0, (params, couplings), k=24, t1=200.0,
-                                t_transient=50.0, trace="exact")
+                                t_transient=50.0, trace="exact")  # autodiff JVPs throughout
     np.testing.assert_allclose(sol2.mean_trace, sol.mean_trace, rtol=1e-6)
     np.testing.assert_allclose(sol2.exponents, sol.exponents, atol=1e-6)
 
