@@ -13,7 +13,8 @@ def test_demo_writes_trajectory_and_figures(tmp_path, capsys):
     with np.load(out / "trajectory.npz") as data:
         assert data["ys"].shape == (11, 3, 40) and data["ys"].dtype == np.float64
         np.testing.assert_allclose(data["ts"], np.arange(0, 21, 2.0))
-    for name in ("trajectory.npz", "traces.png", "histograms.png", "population.png"):
+    for name in ("trajectory.npz", "traces.png", "histograms.png", "population.png",
+                 "spectrum.png", "lyapunov.png"):
         assert (out / name).stat().st_size > 0
         assert str(out / name) in printed
 
@@ -39,3 +40,16 @@ def test_spectrum_subcommand(tmp_path, capsys):
         assert np.sum(np.abs(ev + 1.0) < 1e-7) == 120
         assert float(data["measured_edge"]) < 0
     assert (out / "spectrum.png").stat().st_size > 0
+
+
+def test_lyapunov_subcommand_sum_rule(tmp_path, capsys):
+    out = tmp_path / "ly"
+    rc = main(["lyapunov", "--n", "6", "--g-h", "3", "--alpha-z", "1", "--t1", "100",
+               "--t-transient", "20", "--dtype", "float64", "--out", str(out), "--no-progress"])
+    assert rc == 0
+    assert "sum rule" in capsys.readouterr().out
+    with np.load(out / "lyapunov.npz") as data:
+        lam = data["exponents"]
+        assert lam.shape == (18,) and np.all(np.diff(lam) <= 0)
+        np.testing.assert_allclose(lam.sum(), float(data["mean_trace"]), rtol=1e-5)
+    assert (out / "lyapunov.png").stat().st_size > 0
