@@ -5,6 +5,26 @@ Neural Networks*, Phys. Rev. X 12, 011011 (2022): simulation, stability, Lyapuno
 mean-field theory. Plotting lives in `gatedjax.plotting` (imported on demand).
 """
 
+from ._dmft import (
+    ClassicDMFT as ClassicDMFT,
+    DMFTSolution as DMFTSolution,
+    StaticSolution as StaticSolution,
+    classic_dmft as classic_dmft,
+    correlation_time as correlation_time,
+    dmft_solve as dmft_solve,
+    lyapunov_dmft as lyapunov_dmft,
+    marginal_stability_boundary as marginal_stability_boundary,
+    population_autocorrelation as population_autocorrelation,
+    relaxation_time as relaxation_time,
+    small_delta_coefficient as small_delta_coefficient,
+    stability_index_mft as stability_index_mft,
+    static_map as static_map,
+    static_mft as static_mft,
+    static_roots as static_roots,
+    topological_threshold as topological_threshold,
+    typical_fp_instability as typical_fp_instability,
+    zero_fp_instability as zero_fp_instability,
+)
 from ._fixed_points import (
     FixedPoints as FixedPoints,
     SlowPoints as SlowPoints,

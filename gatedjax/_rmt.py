@@ -219,7 +219,7 @@ def support_function_gaussian(
     delta_r: ArrayLike,
     lam: ArrayLike,
     *,
-    order: int = 81,
+    order: int = 201,
 ) -> Float[Array, "..."]:
     r"""$F(\lambda)$ at a *typical fixed point* from mean-field statistics.
 
