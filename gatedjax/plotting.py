@@ -122,3 +122,18 @@ def plot_lyapunov_convergence(sol, *, ax=None, n_show: int = 5):
     ax.set_ylabel("running estimate")
     ax.legend(fontsize="small", ncol=2)
     return artists
+
+
+def plot_autocorrelation(tau, C_theory, lags=None, C_sim=None, *, label: str = "h", ax=None):
+    """A mean-field autocorrelation (line) with a simulated one overlaid (dots)."""
+    ax = _ax(ax)
+    artists = ax.plot(np.asarray(tau), np.asarray(C_theory), color="C3", lw=2,
+                      label=f"DMFT $C_{label}$")
+    if C_sim is not None:
+        step = max(1, len(np.asarray(lags)) // 60)
+        artists += ax.plot(np.asarray(lags)[::step], np.asarray(C_sim)[::step], "o", ms=3,
+                           color="k", label=f"simulation $C_{label}$")
+    ax.set_xlabel(r"lag $\tau$")
+    ax.set_ylabel(rf"$C_{label}(\tau)$")
+    ax.legend(fontsize="small")
+    return artists

@@ -53,3 +53,17 @@ def test_lyapunov_subcommand_sum_rule(tmp_path, capsys):
         assert lam.shape == (18,) and np.all(np.diff(lam) <= 0)
         np.testing.assert_allclose(lam.sum(), float(data["mean_trace"]), rtol=1e-5)
     assert (out / "lyapunov.png").stat().st_size > 0
+
+
+def test_dmft_subcommand(tmp_path, capsys):
+    out = tmp_path / "dm"
+    rc = main(["dmft", "--n", "200", "--g-h", "4", "--t1", "150", "--t-discard", "50",
+               "--out", str(out), "--no-progress"])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert "lambda_max" in printed and "static mean-field roots" in printed
+    with np.load(out / "dmft.npz") as data:
+        # exact constant-gate DMFT at g_h = 4: C_h(0) = 0.1203 (see test_dmft.py)
+        np.testing.assert_allclose(data["C_h"][0], 0.1203, atol=1e-3)
+        assert data["C_sim"].shape[0] == 3
+    assert (out / "dmft.png").stat().st_size > 0

@@ -48,7 +48,7 @@ def _sample_fields(key, cov, c_inf, n_paths, n_steps):
     static offset of variance `c_inf` plus a fluctuating part with covariance `cov - c_inf`
     (zero beyond the `m = len(cov)` lags given)."""
     c_inf = jnp.maximum(c_inf, 0.0)
-    c = (cov - c_inf) * (jnp.arange(cov.shape[0]) < cov.shape[0] - 1)
+    c = jnp.where(jnp.arange(cov.shape[0]) < cov.shape[0] - 1, cov - c_inf, 0.0)
     m = c.shape[0]
     row = jnp.zeros(n_steps + 1, cov.dtype).at[:m].set(c)
     circ = jnp.concatenate([row, row[-2:0:-1]])  # symmetric circulant of size 2 n_steps
@@ -57,7 +57,9 @@ def _sample_fields(key, cov, c_inf, n_paths, n_steps):
     k1, k2 = jr.split(key)
     noise = jr.normal(k1, (n_paths, size), cov.dtype)
     # real stationary field: irfft of sqrt(λ/size) * FFT(white noise) has covariance circ.
-    paths = jnp.fft.irfft(jnp.fft.rfft(noise, axis=-1) * jnp.sqrt(lam), n=size, axis=-1)
+    spectrum = jnp.fft.rfft(noise, axis=-1)
+    paths = jnp.fft.irfft(spectrum * jnp.sqrt(lam).astype(spectrum.dtype)[None, :], n=size,
+                          axis=-1)
     static = jnp.sqrt(c_inf) * jr.normal(k2, (n_paths, 1), cov.dtype)
     return paths[:, :n_steps] + static
 
@@ -83,7 +85,7 @@ def dmft_solve(
     t_window: float = 160.0,
     n_iterations: int = 40,
     n_average: int = 16,
-    tol: float = 0.02,
+    tol: float = 0.03,
     init_variance: float = 1.0,
     init_time: float = 5.0,
     throw: bool = True,
@@ -96,7 +98,9 @@ def dmft_solve(
     returned correlations average the estimates of the last `n_average` iterations (cutting the
     noise by about `sqrt(n_average)`), and convergence is declared when the means of the first
     and second halves of that window agree to `tol` (relative to $C_\phi(0)$): a drift larger
-    than the noise means more iterations are needed.
+    than the noise means more iterations are needed. At the default sizes that drift, a
+    maximum over all lags, is 0.01–0.02 from noise alone (measured at g_h = 4, alpha_z = 3,
+    where two keys give C_h(0) = 0.1191 and 0.1188), hence the default `tol = 0.03`.
 
     **Arguments:**
 
