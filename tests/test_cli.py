@@ -7,7 +7,7 @@ def test_demo_writes_trajectory_and_figures(tmp_path, capsys):
     out = tmp_path / "demo"
     rc = main(["demo", "--n", "40", "--t1", "20", "--save-every", "2", "--g-h", "2.5",
                "--alpha-z", "1.0", "--seed", "3", "--dtype", "float64", "--out", str(out),
-               "--no-progress"])
+               "--no-progress", "--no-dmft"])  # the DMFT panel is tested via `gatedjax dmft`
     assert rc == 0
     printed = capsys.readouterr().out
     with np.load(out / "trajectory.npz") as data:

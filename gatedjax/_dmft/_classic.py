@@ -104,11 +104,21 @@ def classic_dmft(
             "for gated dynamics."
         )
     dtype = jnp.result_type(float)
-    p = params.astype(dtype)
-    s_z, s_r = _gates_constant(p)
     biased = float(params.beta_h) != 0.0
     if guess is None:
         guess = (1.0, 0.1 if biased else 0.0)
+    sol = _classic(params.astype(dtype), biased, tuple(float(x) for x in guess), tau_max, n_tau,
+                   order)
+    if throw:
+        sol = eqx.tree_at(lambda s: s.delta0, sol,
+                          sol.result.error_if(sol.delta0, sol.result != RESULTS.successful))
+    return sol
+
+
+@eqx.filter_jit
+def _classic(p, biased, guess, tau_max, n_tau, order):
+    dtype = jnp.result_type(float)
+    s_z, s_r = _gates_constant(p)
 
     def energy(d0, dinf):
         return _potential(p, s_r, d0, d0, order) - _potential(p, s_r, d0, dinf, order)
@@ -139,9 +149,6 @@ def classic_dmft(
         d0, dinf = jnp.exp(sol.value), jnp.zeros((), dtype)
     ok = (sol.result == optx.RESULTS.successful) & (d0 > dinf + 1e-9) & jnp.isfinite(d0)
     result = RESULTS.where(ok, RESULTS.successful, RESULTS.nonlinear_max_steps_reached)
-    if throw:
-        d0 = result.error_if(d0, ~ok)
-
     tau = jnp.linspace(0.0, tau_max, n_tau, dtype=dtype)
     C_h = _trajectory(p, s_r, d0, dinf, s_z * tau, order)
     C_phi = jax.vmap(lambda c: _force_term(p, s_r, d0, c, order) / s_r**2)(C_h)
