@@ -14,7 +14,6 @@ import argparse
 import time
 
 import jax
-import jax.numpy as jnp
 import jax.random as jr
 import numpy as np
 from scipy.integrate import quad, solve_ivp
@@ -22,8 +21,9 @@ from scipy.optimize import brentq
 
 jax.config.update("jax_enable_x64", True)
 
-import gatedjax as gj
 from _common import machine, time_jax, time_plain
+
+import gatedjax as gj
 
 p = argparse.ArgumentParser()
 p.add_argument("--repeats", type=int, default=3)

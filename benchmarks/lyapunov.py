@@ -18,8 +18,9 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 
-import gatedjax as gj
 from _common import machine, time_jax, time_plain
+
+import gatedjax as gj
 
 p = argparse.ArgumentParser()
 p.add_argument("--t1", type=float, default=50.0)

@@ -19,8 +19,9 @@ from scipy.integrate import solve_ivp
 
 jax.config.update("jax_enable_x64", True)  # the benchmark needs the float64 reference too
 
-import gatedjax as gj
 from _common import machine, time_jax, time_plain
+
+import gatedjax as gj
 
 p = argparse.ArgumentParser()
 p.add_argument("--n", type=int, default=1000)

@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 
 import jax
-import jax.numpy as jnp
 import jax.random as jr
 import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 
-import gatedjax as gj
 from _common import machine, time_jax, time_plain
+
+import gatedjax as gj
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.helpers import np_jacobian_blocks  # the independent NumPy Jacobian

@@ -106,11 +106,10 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def _dmft_theory(params, key, dtype_name):
+def _dmft_theory(params, key):
     """Mean-field autocorrelations: exact for constant gates, by sampling otherwise."""
     import gatedjax as gj
 
-    del dtype_name
     if float(params.alpha_z) == 0 and float(params.alpha_r) == 0:
         sol = gj.classic_dmft(params, tau_max=40.0, n_tau=801, throw=False)
         extra = {"lambda_max": float(gj.lyapunov_dmft(sol, params))}
@@ -126,7 +125,7 @@ def _dmft_panel(args, params, sim, written) -> dict:
     import gatedjax as gj
     import gatedjax.plotting as gplt
 
-    tau, C_h, result, extra = _dmft_theory(params, jr.key(args.seed + 1), args.dtype)
+    tau, C_h, result, extra = _dmft_theory(params, jr.key(args.seed + 1))
     dt = float(sim.ts[1] - sim.ts[0])
     max_lag = min(int(round(40.0 / dt)) + 1, sim.ts.shape[0] - 1)
     lags, C = gj.population_autocorrelation(sim, max_lag=max_lag)

@@ -14,6 +14,19 @@ from ._misc import default_float
 from ._model import Couplings, GatedParams, J_dot, check_system, phi, vector_field
 
 
+def _check_starts(params, couplings, y0s):
+    """Validate a batch of starting states; returns `(y0s of shape (b, 3, n), n)`."""
+    y0s = jnp.asarray(y0s)
+    if y0s.ndim == 2:
+        y0s = y0s[None]
+    if y0s.ndim != 3 or y0s.shape[0] == 0:
+        raise ValueError(f"`y0s` must have shape (b, 3, n) or (3, n); got {y0s.shape}.")
+    n = check_system(params, couplings, y0s[0], name="y0s[0]")
+    if not bool(jnp.all(jnp.isfinite(y0s))):
+        raise ValueError("`y0s` contains non-finite values (NaN or inf).")
+    return y0s, n
+
+
 def _h_residual(h, args):
     # At a fixed point z = J^z φ(h) and r = J^r φ(h) exactly, and σ_z > 0 drops out of the h
     # equation: the 3n-dimensional problem reduces to G(h) = 0 in n dimensions. This is also
@@ -123,14 +136,7 @@ def find_fixed_points(
 
     **Raises:** `ValueError` for malformed shapes or non-finite starts.
     """
-    y0s = jnp.asarray(y0s)
-    if y0s.ndim == 2:
-        y0s = y0s[None]
-    if y0s.ndim != 3 or y0s.shape[0] == 0:
-        raise ValueError(f"`y0s` must have shape (b, 3, n) or (3, n); got {y0s.shape}.")
-    n = check_system(params, couplings, y0s[0], name="y0s[0]")
-    if not bool(jnp.all(jnp.isfinite(y0s))):
-        raise ValueError("`y0s` contains non-finite values (NaN or inf).")
+    y0s, n = _check_starts(params, couplings, y0s)
     if method not in ("newton", "lm"):
         raise ValueError(f"`method` must be 'newton' or 'lm', got {method!r}.")
     dtype = y0s.dtype
@@ -202,14 +208,7 @@ def find_slow_points(
     $f$ tiny on whole manifolds. Unlike [`gatedjax.find_fixed_points`][], $q$ includes the gate
     $\sigma_z$, so it depends on $\alpha_z, \beta_z, \tau_z, \tau_r$.
     """
-    y0s = jnp.asarray(y0s)
-    if y0s.ndim == 2:
-        y0s = y0s[None]
-    if y0s.ndim != 3:
-        raise ValueError(f"`y0s` must have shape (b, 3, n) or (3, n); got {y0s.shape}.")
-    check_system(params, couplings, y0s[0], name="y0s[0]")
-    if not bool(jnp.all(jnp.isfinite(y0s))):
-        raise ValueError("`y0s` contains non-finite values (NaN or inf).")
+    y0s, _ = _check_starts(params, couplings, y0s)
     dtype = y0s.dtype
     tol = (1e-10 if dtype == jnp.float64 else 1e-5) if tol is None else tol
     solve_dtype = default_float() if dtype == jnp.float32 else dtype  # see find_fixed_points

@@ -18,11 +18,6 @@ def is_concrete(x: Any) -> bool:
     return not isinstance(x, jax.core.Tracer)
 
 
-def all_concrete(*xs: Any) -> bool:
-    leaves = jax.tree_util.tree_leaves(xs)
-    return all(is_concrete(x) for x in leaves)
-
-
 def check_finite(name: str, x: Any, hint: str = "") -> None:
     """Raise a `ValueError` naming `name` if the concrete array `x` has NaN or inf."""
     if not is_concrete(x):

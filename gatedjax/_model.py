@@ -1,6 +1,5 @@
 """The gated recurrent network: parameters, couplings, inputs and the vector field."""
 
-from collections.abc import Callable
 from typing import Any
 
 import equinox as eqx

@@ -15,10 +15,10 @@ $\eta_h = J^h(\phi\odot\sigma_r)$. At fixed points the last term vanishes and $F
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jaxtyping import Array, ArrayLike, Complex, Float
 
 from ._custom_types import State
+from ._dmft._quadrature import gauss
 from ._model import Couplings, GatedParams, J_dot, check_system, gates, phi
 
 
@@ -207,11 +207,6 @@ def marginal_stability(
     return {"p": p, "R0": R0, "criterion": crit, "marginally_stable": crit < 1}
 
 
-def _gh(order: int):
-    x, w = np.polynomial.hermite_e.hermegauss(order)
-    return jnp.asarray(x), jnp.asarray(w / np.sqrt(2 * np.pi))
-
-
 def support_function_gaussian(
     params: GatedParams,
     delta_h: ArrayLike,
@@ -227,9 +222,8 @@ def support_function_gaussian(
     (from the static mean-field equations) and the gate term vanishes. Averages by
     Gauss–Hermite quadrature of `order` nodes.
     """
-    x, w = _gh(order)
-    dtype = jnp.result_type(jnp.asarray(delta_h).dtype, x.dtype)
-    x, w = x.astype(dtype), w.astype(dtype)
+    delta_h = jnp.asarray(delta_h)
+    x, w = gauss(order, delta_h.dtype)
     p = params
     E = lambda f: jnp.sum(w * f)
     h = jnp.sqrt(delta_h) * x

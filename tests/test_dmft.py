@@ -220,7 +220,6 @@ def test_sampling_solver_against_network_simulations(kw):
 
 
 def test_population_autocorrelation_matches_direct_average():
-    n = 5
     ts = jnp.arange(0.0, 10.0, 0.5)
     ys = jnp.stack([jnp.sin(ts)[:, None] * jnp.arange(1.0, 6.0)[None, :]] * 3, axis=1)
     sol = gj.Solution(ts, ys, {}, gj.RESULTS.successful)

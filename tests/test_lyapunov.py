@@ -1,4 +1,3 @@
-import diffrax as dfx
 import jax
 import jax.numpy as jnp
 import jax.random as jr
