@@ -7,6 +7,7 @@ mean-field theory. Plotting lives in `gatedjax.plotting` (imported on demand).
 
 from ._dmft import (
     ClassicDMFT as ClassicDMFT,
+    chaos_order_parameter as chaos_order_parameter,
 )
 from ._dmft import (
     DMFTSolution as DMFTSolution,

@@ -253,3 +253,15 @@ def test_gaussian_support_function_matches_population_at_fixed_point():
     sol = gj.simulate(params, c, gj.sample_state(jr.key(1), n), t1=300.0)
     # population R0 at one draw: ~3-5 % seed-to-seed spread at n = 2000 (as for variances)
     np.testing.assert_allclose(gj.stability_index(params, c, sol.ys[-1]), st.R0, rtol=0.1)
+
+
+@pytest.mark.slow
+def test_chaos_order_parameter_across_the_constant_gate_line():
+    # beta = 0, alpha = 0: chaos iff g_h sigma_r(0) = g_h / 2 > 1. Below: the iteration decays
+    # to the static (zero) solution; above: the fluctuating variance is the exact Delta0.
+    kw = dict(n_paths=400, n_iterations=30, n_average=10)
+    below = float(gj.chaos_order_parameter(gj.GatedParams(g_h=1.8), key=jr.key(0), **kw))
+    above = float(gj.chaos_order_parameter(gj.GatedParams(g_h=4.0), key=jr.key(0), **kw))
+    exact = float(gj.classic_dmft(gj.GatedParams(g_h=4.0)).delta0)
+    assert below < 0.01 * exact
+    assert abs(above - exact) < 0.08 * exact

@@ -13,18 +13,23 @@ from ._classic import (
     relaxation_time as relaxation_time,
 )
 from ._critical import (
+    chaos_order_parameter as chaos_order_parameter,
     marginal_stability_boundary as marginal_stability_boundary,
 )
 from ._critical import (
+    chaos_order_parameter as chaos_order_parameter,
     small_delta_coefficient as small_delta_coefficient,
 )
 from ._critical import (
+    chaos_order_parameter as chaos_order_parameter,
     topological_threshold as topological_threshold,
 )
 from ._critical import (
+    chaos_order_parameter as chaos_order_parameter,
     typical_fp_instability as typical_fp_instability,
 )
 from ._critical import (
+    chaos_order_parameter as chaos_order_parameter,
     zero_fp_instability as zero_fp_instability,
 )
 from ._empirical import (

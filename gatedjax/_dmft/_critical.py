@@ -81,3 +81,21 @@ def marginal_stability_boundary(params: GatedParams, *, delta0: float = 1.0) -> 
     theta = params.beta_z / jnp.where(params.alpha_z == 0, jnp.inf, params.alpha_z)
     p = ndtr(theta / jnp.sqrt(st.delta_z))
     return (1 - p) * st.R0 - 1
+
+
+def chaos_order_parameter(params: GatedParams, *, key, **solver_kwargs) -> Float[Array, ""]:
+    r"""The chaos line's order parameter: the time-varying variance $C_h(0) - C_h(\tau_{\max})$
+    of the mean-field solution, from [`gatedjax.dmft_solve`][] (`solver_kwargs` are passed on).
+
+    It is zero (up to sampling noise, ~1e-3 of the scale of $C_h$) where the only
+    self-consistent solution is static, and positive in the chaotic phase, so the chaos line
+    is where it leaves zero: scan or bisect one parameter with the others vmapped. For
+    constant gates at $\beta_h = 0$ the line is exactly $g_h\sigma_r(0) = 1$. Near a
+    discontinuous transition the result depends on the initial guess (`init_variance`),
+    as the network's does on its initial condition.
+    """
+    solver_kwargs.setdefault("throw", False)
+    from ._sampling import dmft_solve
+
+    sol = dmft_solve(params, key=key, **solver_kwargs)
+    return sol.C_h[0] - sol.C_h[-1]
