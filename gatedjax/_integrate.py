@@ -9,7 +9,13 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import ArrayLike
 
-from ._misc import check_finite, check_int_at_least, check_positive_scalar, default_float
+from ._misc import (
+    check_finite,
+    check_int_at_least,
+    check_nonnegative_scalar,
+    check_positive_scalar,
+    default_float,
+)
 from ._model import Couplings, GatedParams, Inputs, check_system, vector_field
 from ._solution import RESULTS, Solution
 
@@ -102,14 +108,12 @@ def simulate(
         sol.ys.shape  # (81, 3, 200)
         ```
     """
-    n = check_system(params, couplings, y0)
-    del n
+    check_system(params, couplings, y0)
     t0 = _finite_float("t0", t0)
     t1 = _finite_float("t1", t1)
     if not t1 > t0:
         raise ValueError(f"`t1` must be greater than `t0`; got t0={t0}, t1={t1}.")
-    if t_discard < 0 or not math.isfinite(t_discard):
-        raise ValueError(f"`t_discard` must be a finite number >= 0, got {t_discard!r}.")
+    t_discard = check_nonnegative_scalar("t_discard", t_discard)
     if ts is not None and (save_every is not None or t_discard):
         raise ValueError("pass either `ts` or (`save_every`, `t_discard`), not both.")
     if ts is None:

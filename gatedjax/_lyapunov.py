@@ -1,6 +1,5 @@
 """Lyapunov spectra by the Benettin/QR method, for any diffrax-style vector field."""
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +11,12 @@ import jax.random as jr
 import numpy as np
 from jaxtyping import Array, Float, PRNGKeyArray, PyTree
 
-from ._misc import check_finite, check_int_at_least, check_positive_scalar
+from ._misc import (
+    check_finite,
+    check_int_at_least,
+    check_nonnegative_scalar,
+    check_positive_scalar,
+)
 from ._model import Couplings, GatedParams, J_dot, check_system, gates, phi, vector_field
 from ._solution import RESULTS
 
@@ -151,11 +155,10 @@ def lyapunov_spectrum(
         raise ValueError(f"`k` must be between 1 and the state dimension D = {D}; got {k}.")
     t1 = check_positive_scalar("t1", t1)
     reortho_every = check_positive_scalar("reortho_every", reortho_every)
-    if t_transient < 0 or not math.isfinite(t_transient):
-        raise ValueError(f"`t_transient` must be a finite number >= 0, got {t_transient!r}.")
-    t_ortho_transient = 0.1 * t1 if t_ortho_transient is None else t_ortho_transient
-    if t_ortho_transient < 0 or not math.isfinite(t_ortho_transient):
-        raise ValueError(f"`t_ortho_transient` must be >= 0, got {t_ortho_transient!r}.")
+    t_transient = check_nonnegative_scalar("t_transient", t_transient)
+    t_ortho_transient = check_nonnegative_scalar(
+        "t_ortho_transient", 0.1 * t1 if t_ortho_transient is None else t_ortho_transient
+    )
     n_avg = max(1, round(t1 / reortho_every))
     n_ortho = round(t_ortho_transient / reortho_every)
     n_blocks = min(check_int_at_least("n_blocks", n_blocks, 2), n_avg) if n_avg > 1 else 1
@@ -247,8 +250,8 @@ def _lyapunov(vf, y0, args, k, delta, t_transient, n_ortho, n_avg, n_blocks, sol
 
     term = dfx.ODETerm(tangent_field)
 
-    def solve(t0, state, t_end, field=term):
-        sol = dfx.diffeqsolve(field, solver, t0, t_end, dt0, state,
+    def solve(t0, state, t_end):
+        sol = dfx.diffeqsolve(term, solver, t0, t_end, dt0, state,
                               stepsize_controller=controller, max_steps=max_steps,
                               saveat=dfx.SaveAt(t1=True), throw=False)
         return jax.tree_util.tree_map(lambda x: x[-1], sol.ys), RESULTS.promote(sol.result)

@@ -54,6 +54,17 @@ def check_positive_scalar(name: str, x: Any) -> float:
     return v
 
 
+def check_nonnegative_scalar(name: str, x: Any) -> float:
+    """Validate and return a finite Python float `>= 0` (transients, discarded times)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"`{name}` must be a finite number >= 0, got {x!r}.") from None
+    if not math.isfinite(v) or v < 0:
+        raise ValueError(f"`{name}` must be a finite number >= 0, got {x!r}.")
+    return v
+
+
 def check_int_at_least(name: str, x: Any, lo: int) -> int:
     if isinstance(x, bool) or int(x) != x:
         raise ValueError(f"`{name}` must be an integer >= {lo}, got {x!r}.")

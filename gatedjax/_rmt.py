@@ -19,6 +19,7 @@ from jaxtyping import Array, ArrayLike, Complex, Float
 
 from ._custom_types import State
 from ._dmft._quadrature import gauss
+from ._dmft._static import gaussian_moments
 from ._model import Couplings, GatedParams, J_dot, check_system, gates, phi
 
 
@@ -225,16 +226,14 @@ def support_function_gaussian(
     delta_h = jnp.asarray(delta_h)
     x, w = gauss(order, delta_h.dtype)
     p = params
-    E = lambda f: jnp.sum(w * f)
-    h = jnp.sqrt(delta_h) * x
-    ph = jnp.tanh(p.g_h * h + p.beta_h)
-    dph2 = E((p.g_h * (1 - ph**2)) ** 2)
-    ph2 = E(ph**2)
-    sr = jax.nn.sigmoid(p.alpha_r * jnp.sqrt(delta_r) * x - p.beta_r)
-    sr2 = E(sr**2)
-    dsr2 = E((p.alpha_r * sr * (1 - sr)) ** 2)
+    dph2, ph2, sr2, dsr2 = gaussian_moments(p, delta_h, delta_r, order)
     sz = jax.nn.sigmoid(p.alpha_z * jnp.sqrt(delta_z) * x - p.beta_z)
-    lam = jnp.asarray(lam)[..., None]
-    A = jnp.sum(w * sz**2 / jnp.abs(lam + sz) ** 2, axis=-1)
-    lam = lam[..., 0]
-    return A * (sr2 * dph2 + dph2 * ph2 * dsr2 / jnp.abs(1 + p.tau_r * lam) ** 2)
+    # |λ + σ|² from real and imaginary parts, with explicit broadcasting over the nodes (as in
+    # `_Stats.F_xy`): complex λ then works under strict dtype and rank promotion.
+    lam = jnp.asarray(lam)
+    re, im = jnp.real(lam).astype(sz.dtype), jnp.imag(lam).astype(sz.dtype)
+    nodes = lambda v: v.reshape((1,) * re.ndim + v.shape)
+    d2 = (re[..., None] + nodes(sz)) ** 2 + im[..., None] ** 2
+    A = jnp.sum(nodes(w * sz**2) / d2, axis=-1)
+    mod2 = (1 + p.tau_r * re) ** 2 + (p.tau_r * im) ** 2
+    return A * (sr2 * dph2 + dph2 * ph2 * dsr2 / mod2)

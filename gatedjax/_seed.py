@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._integrate import simulate
-from ._misc import check_int_at_least, check_positive_scalar
+from ._misc import check_int_at_least, check_nonnegative_scalar, check_positive_scalar
 from ._model import Couplings, GatedParams
 from ._solvers import RK4
 
@@ -100,9 +100,7 @@ def gated_recurrent_dynamics(
             f"`dt_samples` ({dt_samples}) must be an integer multiple of `dt_integration` "
             f"({dt_integration}); e.g. dt_integration={dt_samples / math.ceil(ratio):g}."
         )
-    T_discard = float(T_discard)
-    if not math.isfinite(T_discard) or T_discard < 0:
-        raise ValueError(f"`T_discard` must be a finite number >= 0, got {T_discard!r}.")
+    T_discard = check_nonnegative_scalar("T_discard", T_discard)
     for name, arr in (("x0", x0_np), ("Js", Js_np)):
         if not np.all(np.isfinite(arr)):
             raise ValueError(f"`{name}` contains non-finite values (NaN or inf).")

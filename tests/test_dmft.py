@@ -247,7 +247,12 @@ def test_gaussian_support_function_matches_population_at_fixed_point():
     params = gj.GatedParams(g_h=1.6, beta_h=0.5, alpha_r=2.0, beta_r=0.3)
     st = gj.static_mft(params)
     F0 = gj.support_function_gaussian(params, st.delta_h, st.delta_z, st.delta_r, 0.0)
-    np.testing.assert_allclose(F0, st.R0, rtol=1e-10)  # same formula, two implementations
+    np.testing.assert_allclose(F0, st.R0, rtol=1e-10)  # F(0) = R0 by definition
+    # complex λ works (strict promotion); F decreases along the imaginary axis (theory §3.3)
+    F_im = gj.support_function_gaussian(params, st.delta_h, st.delta_z, st.delta_r,
+                                        jnp.array([0.0, 0.5j, 1.0j]))
+    np.testing.assert_allclose(F_im[0], F0, rtol=1e-12)
+    assert float(F_im[0]) > float(F_im[1]) > float(F_im[2])
     n = 2000
     c = gj.sample_couplings(jr.key(0), n)
     sol = gj.simulate(params, c, gj.sample_state(jr.key(1), n), t1=300.0)

@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import optimistix as optx
 from jaxtyping import Array, Float
 
-from .._model import GatedParams
+from .._model import GatedParams, phi
 from .._solution import RESULTS
 from ._quadrature import expect_pair
 from ._static import _check_scalar_params
@@ -39,21 +39,18 @@ def _Phi(p, x):
     return (jnp.abs(a) + jnp.log1p(jnp.exp(-2 * jnp.abs(a))) - jnp.log(2.0)) / p.g_h
 
 
-def _phi(p, x):
-    return jnp.tanh(p.g_h * x + p.beta_h)
-
-
 def _dphi(p, x):
-    return p.g_h * (1 - jnp.tanh(p.g_h * x + p.beta_h) ** 2)
+    return p.g_h * (1 - phi(p, x) ** 2)
 
 
 def _potential(p, s_r, d0, d, order):
-    return -0.5 * d**2 + s_r**2 * expect_pair(lambda x: _Phi(p, x), lambda x: _Phi(p, x), d0, d, order)
+    f = lambda x: _Phi(p, x)  # one object: expect_pair then averages it once
+    return -0.5 * d**2 + s_r**2 * expect_pair(f, f, d0, d, order)
 
 
 def _force_term(p, s_r, d0, d, order):
     """s_r² <φ(h1) φ(h2)>: the 'drive' in Δ'' = Δ - s_r² C_φ."""
-    f = lambda x: _phi(p, x)
+    f = lambda x: phi(p, x)
     return s_r**2 * expect_pair(f, f, d0, d, order)
 
 
@@ -160,13 +157,10 @@ def _trajectory(p, s_r, d0, dinf, u, order):
         d, v = state
         return jnp.stack([v, d - _force_term(p, s_r, d0, jnp.clip(d, 0.0, d0), order)])
 
-    # Start just off the turning point using the exact local expansion Δ ≈ Δ0 + ½Δ''(0)u².
-    acc = d0 - _force_term(p, s_r, d0, d0, order)
     sol = dfx.diffeqsolve(dfx.ODETerm(field), dfx.Tsit5(), u[0], u[-1], None,
                           jnp.stack([d0, jnp.zeros_like(d0)]), saveat=dfx.SaveAt(ts=u),
                           stepsize_controller=dfx.PIDController(rtol=1e-10, atol=1e-12),
                           max_steps=100_000, throw=False)
-    del acc
     d, v = sol.ys[:, 0], sol.ys[:, 1]
     # The separatrix is unstable: once Δ stops decreasing (or passes Δ∞) it has arrived.
     arrived = jnp.cumsum((v >= 0) & (u > 0) | (d <= dinf) | ~jnp.isfinite(d)) > 0
@@ -187,8 +181,8 @@ def lyapunov_dmft(sol: ClassicDMFT, params: GatedParams, *, n_grid: int = 1601,
     U = u[-1]
     grid = jnp.linspace(-U, U, n_grid, dtype=u.dtype)
     C = jnp.interp(jnp.abs(grid), u, sol.C_h)
-    Cp = jax.vmap(lambda c: expect_pair(lambda x: _dphi(p, x), lambda x: _dphi(p, x),
-                                        sol.delta0, c, order))(C)
+    dphi = lambda x: _dphi(p, x)
+    Cp = jax.vmap(lambda c: expect_pair(dphi, dphi, sol.delta0, c, order))(C)
     V = 1 - s_r**2 * Cp
     h = grid[1] - grid[0]
     main = 2 / h**2 + V

@@ -18,9 +18,9 @@ import jax.numpy as jnp
 import jax.random as jr
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from .._model import GatedParams
+from .._model import GatedParams, phi
 from .._solution import RESULTS
-from ._static import _check_scalar_params
+from ._static import _check_scalar_params, _sigmoid
 
 
 class DMFTSolution(eqx.Module):
@@ -151,8 +151,6 @@ def _dmft(p, key, m, n_burn, n_win, dt, n_paths, n_iterations, n_average, tol, i
     dtype = jnp.result_type(float)
     n_steps = n_burn + n_win
     tau = dt * jnp.arange(m, dtype=dtype)
-    phi = lambda h: jnp.tanh(p.g_h * h + p.beta_h)
-    sig = lambda a, b, x: jax.nn.sigmoid(a * x - b)
 
     def simulate_paths(key, C_phi, C_sr):
         kh, kz, kr = jr.split(key, 3)
@@ -167,7 +165,7 @@ def _dmft(p, key, m, n_burn, n_win, dt, n_paths, n_iterations, n_average, tol, i
 
         def f(y, e):
             h, z, r = y
-            return jnp.stack([sig(p.alpha_z, p.beta_z, z) * (e[0] - h),
+            return jnp.stack([_sigmoid(p.alpha_z, p.beta_z, z) * (e[0] - h),
                               (e[1] - z) / p.tau_z, (e[2] - r) / p.tau_r])
 
         def step(y, e):  # Heun, with the fields at the step's two ends
@@ -184,7 +182,7 @@ def _dmft(p, key, m, n_burn, n_win, dt, n_paths, n_iterations, n_average, tol, i
     def estimate(key, C_phi, C_sr):
         ys = simulate_paths(key, C_phi, C_sr)
         h, z, r = ys[:, 0].T, ys[:, 1].T, ys[:, 2].T  # (paths, window)
-        return jnp.stack([_autocorr(phi(h), m), _autocorr(sig(p.alpha_r, p.beta_r, r), m),
+        return jnp.stack([_autocorr(phi(p, h), m), _autocorr(_sigmoid(p.alpha_r, p.beta_r, r), m),
                           _autocorr(h, m), _autocorr(z, m), _autocorr(r, m)])
 
     def body(carry, key):

@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import optimistix as optx
 from jaxtyping import Array, Float, Int
 
-from .._model import GatedParams
+from .._model import GatedParams, phi
 from .._solution import RESULTS
 from ._quadrature import expect
 
@@ -26,13 +26,9 @@ def _sigmoid(a, b, x):
     return jax.nn.sigmoid(a * x - b)
 
 
-def _phi(p, x):
-    return jnp.tanh(p.g_h * x + p.beta_h)
-
-
 def phi2(params: GatedParams, delta_h, order: int = ORDER):
     r"""$\langle\phi^2\rangle$ for $h \sim \mathcal N(0, \Delta_h)$."""
-    return expect(lambda x: _phi(params, x) ** 2, delta_h, order)
+    return expect(lambda x: phi(params, x) ** 2, delta_h, order)
 
 
 def static_map(params: GatedParams, delta_h, order: int = ORDER) -> Float[Array, ""]:
@@ -45,14 +41,23 @@ def static_map(params: GatedParams, delta_h, order: int = ORDER) -> Float[Array,
 def stability_index_mft(params: GatedParams, delta_h, order: int = ORDER) -> Float[Array, ""]:
     r"""$R_0 = \langle\phi'^2\rangle(\langle\sigma_r^2\rangle + \langle\phi^2\rangle\langle\sigma_r'^2\rangle)$
     with $h \sim \mathcal N(0, \Delta_h)$, $r \sim \mathcal N(0, \Delta_r = \langle\phi^2\rangle)$."""
+    dph2, ph2, sr2, dsr2 = gaussian_moments(params, delta_h, None, order)
+    return dph2 * (sr2 + ph2 * dsr2)
+
+
+def gaussian_moments(params: GatedParams, delta_h, delta_r=None, order: int = ORDER):
+    r"""$(\langle\phi'^2\rangle, \langle\phi^2\rangle, \langle\sigma_r^2\rangle,
+    \langle\sigma_r'^2\rangle)$ for independent $h \sim \mathcal N(0, \Delta_h)$,
+    $r \sim \mathcal N(0, \Delta_r)$; `delta_r=None` uses the fixed-point value
+    $\Delta_r = \langle\phi^2\rangle$. These make up $R(\lambda)$ and $R_0$."""
     p = params
-    dph2 = expect(lambda x: (p.g_h * (1 - _phi(p, x) ** 2)) ** 2, delta_h, order)
-    q = phi2(p, delta_h, order)
-    sr2 = expect(lambda x: _sigmoid(p.alpha_r, p.beta_r, x) ** 2, q, order)
-    dsr2 = expect(
-        lambda x: (p.alpha_r * _sigmoid(p.alpha_r, p.beta_r, x)
-                   * (1 - _sigmoid(p.alpha_r, p.beta_r, x))) ** 2, q, order)
-    return dph2 * (sr2 + q * dsr2)
+    dph2 = expect(lambda x: (p.g_h * (1 - phi(p, x) ** 2)) ** 2, delta_h, order)
+    ph2 = phi2(p, delta_h, order)
+    delta_r = ph2 if delta_r is None else delta_r
+    sr = lambda x: _sigmoid(p.alpha_r, p.beta_r, x)
+    sr2 = expect(lambda x: sr(x) ** 2, delta_r, order)
+    dsr2 = expect(lambda x: (p.alpha_r * sr(x) * (1 - sr(x))) ** 2, delta_r, order)
+    return dph2, ph2, sr2, dsr2
 
 
 class StaticSolution(eqx.Module):
